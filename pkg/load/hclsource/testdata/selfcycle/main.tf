@@ -1,0 +1,5 @@
+module "me" {
+  source = "./"
+}
+
+resource "null_resource" "once" {}

@@ -1,0 +1,6 @@
+from_tfvars      = "tfvars"
+from_tfvars_json = "tfvars"
+from_auto        = "tfvars"
+from_auto_json   = "tfvars"
+from_varfile     = "tfvars"
+from_cli         = "tfvars"

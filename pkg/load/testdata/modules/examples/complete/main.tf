@@ -1,0 +1,3 @@
+module "lib" {
+  source = "../../lib"
+}

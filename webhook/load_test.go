@@ -1,0 +1,271 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+)
+
+// servingCert writes a self-signed serving certificate for 127.0.0.1 into dir
+// and returns a pool trusting it.
+func servingCert(t testing.TB, dir string) *x509.CertPool {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "guardrail-test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := os.WriteFile(filepath.Join(dir, "tls.crt"), certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls.key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(certPEM)
+	return pool
+}
+
+// startServer serves h on 127.0.0.1 over TLS 1.2+ as the manager would, and
+// returns its URL and a client trusting it.
+
+// startServerFor serves any admission handler.
+func startServerFor(t testing.TB, h admission.Handler) (string, *http.Client) {
+	return startServerWith(t, h, func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 })
+}
+
+// startServerWith serves an admission handler with the given TLS settings.
+func startServerWith(t testing.TB, h admission.Handler, tlsOpts ...func(*tls.Config)) (string, *http.Client) {
+	t.Helper()
+	dir := t.TempDir()
+	pool := servingCert(t, dir)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	srv := crwebhook.NewServer(crwebhook.Options{Host: "127.0.0.1", Port: port, CertDir: dir, TLSOpts: tlsOpts})
+	srv.Register("/validate", &crwebhook.Admission{Handler: h})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _ = srv.Start(ctx) }()
+	t.Cleanup(cancel)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 256,
+	}}
+	url := fmt.Sprintf("https://127.0.0.1:%d/validate", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if resp, err := client.Get(url); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("webhook server did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return url, client
+}
+
+// deploymentReview is an AdmissionReview of a typical Deployment in prod,
+// approved, with a hostPort when bad.
+func deploymentReview(t testing.TB, uid string, bad bool) []byte {
+	port := map[string]any{"containerPort": 8443, "name": "https"}
+	if bad {
+		port["hostPort"] = 8443
+	}
+	obj := map[string]any{
+		"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": "web", "namespace": "shop", "labels": map[string]any{"app": "web"}},
+		"spec": map[string]any{"replicas": 3, "selector": map[string]any{"matchLabels": map[string]any{"app": "web"}},
+			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "web"}},
+				"spec": map[string]any{"containers": []any{map[string]any{
+					"name": "web", "image": "registry.acme.test/shop/web:4.12.0", "ports": []any{port},
+					"env":             []any{map[string]any{"name": "DB_HOST", "value": "orders.shop.svc.cluster.local"}},
+					"resources":       map[string]any{"requests": map[string]any{"cpu": "100m", "memory": "128Mi"}},
+					"securityContext": map[string]any{"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true},
+				}}}}},
+	}
+	approve(t, obj) // a signed approval of this very change
+	raw, _ := json.Marshal(obj)
+	review := admissionv1.AdmissionReview{
+		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{UID: types.UID("u" + uid), Kind: metav1.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"},
+			Resource:  metav1.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"},
+			Operation: admissionv1.Create, Namespace: "shop", Name: "web"},
+	}
+	review.Request.Object.Raw = raw
+	body, err := json.Marshal(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// TestLoad sends AdmissionReviews over HTTPS to the handler from concurrent
+// clients, checks every verdict, and reports throughput and latency.
+// GUARDRAIL_LOAD_REQUESTS and GUARDRAIL_LOAD_CLIENTS scale it up.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test skipped in -short mode")
+	}
+	requests, clients := envInt("GUARDRAIL_LOAD_REQUESTS", 10_000), envInt("GUARDRAIL_LOAD_CLIENTS", 32)
+	h := newHandler(approvalSpec(t), namespaces{labels: map[string]map[string]string{"shop": {"guardrail.dev/environment": "prod"}}})
+	h.Log = logr.Discard()
+	timed := &timingHandler{next: h, took: make([]time.Duration, requests)}
+	url, client := startServerFor(t, timed)
+	bodies := [2][]byte{deploymentReview(t, "good", false), deploymentReview(t, "bad", true)}
+
+	var memBefore, memAfter runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&memBefore)
+	latencies := make([]time.Duration, requests)
+	var wrong, failed int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int, requests)
+	for i := range requests {
+		next <- i
+	}
+	close(next)
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				bad := i%3 == 0
+				t0 := time.Now()
+				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[b2i(bad)]))
+				if err != nil {
+					mu.Lock()
+					failed++
+					mu.Unlock()
+					continue
+				}
+				var review admissionv1.AdmissionReview
+				err = json.NewDecoder(resp.Body).Decode(&review)
+				resp.Body.Close()
+				latencies[i] = time.Since(t0)
+				mu.Lock()
+				if err != nil || review.Response == nil {
+					failed++
+				} else if review.Response.Allowed == bad {
+					wrong++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&memAfter)
+	pct := func(d []time.Duration, p float64) time.Duration {
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return d[int(p*float64(len(d)-1))]
+	}
+	handled := timed.durations()
+	t.Logf("%d requests, %d clients, %s: %.0f req/s", requests, clients, elapsed.Round(time.Millisecond), float64(requests)/elapsed.Seconds())
+	t.Logf("handler time (what the webhook adds to an API request): p50 %s, p99 %s, max %s",
+		pct(handled, 0.50), pct(handled, 0.99), handled[len(handled)-1])
+	t.Logf("round trip seen by the clients (TLS, HTTP and queueing behind %d clients on %d CPUs included): p50 %s, p99 %s, max %s",
+		clients, runtime.NumCPU(), pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
+	t.Logf("heap in use %d KiB before, %d KiB after", memBefore.HeapInuse>>10, memAfter.HeapInuse>>10)
+	if failed != 0 || wrong != 0 {
+		t.Fatalf("%d requests failed and %d got the wrong verdict", failed, wrong)
+	}
+}
+
+// timingHandler records how long the handler itself takes per request.
+type timingHandler struct {
+	next admission.Handler
+	n    atomic.Int64
+	took []time.Duration
+}
+
+func (t *timingHandler) Handle(ctx context.Context, req admission.Request) admission.Response {
+	start := time.Now()
+	resp := t.next.Handle(ctx, req)
+	if i := t.n.Add(1) - 1; i < int64(len(t.took)) {
+		t.took[i] = time.Since(start)
+	}
+	return resp
+}
+
+func (t *timingHandler) durations() []time.Duration {
+	return t.took[:min(int(t.n.Load()), len(t.took))]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// BenchmarkHandle measures the handler alone on a typical Deployment.
+func BenchmarkHandle(b *testing.B) {
+	h := newHandler(approvalSpec(b), namespaces{labels: map[string]map[string]string{"shop": {"guardrail.dev/environment": "prod"}}})
+	var review admissionv1.AdmissionReview
+	if err := json.Unmarshal(deploymentReview(b, "x", true), &review); err != nil {
+		b.Fatal(err)
+	}
+	req := admissionRequest(review.Request)
+	b.ReportAllocs()
+	for b.Loop() {
+		if resp := h.Handle(context.Background(), req); resp.Allowed {
+			b.Fatal("allowed a hostPort in prod")
+		}
+	}
+}
