@@ -2,8 +2,8 @@ package controller
 
 import (
 	"context"
-	"time"
 	"fmt"
+	"time"
 
 	"github.com/go-logr/logr"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"

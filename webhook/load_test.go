@@ -31,7 +31,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
-
 )
 
 // servingCert writes a self-signed serving certificate for 127.0.0.1 into dir
