@@ -3,6 +3,7 @@ package controller_test
 import (
 	"context"
 	"fmt"
+	"k8s.io/client-go/util/retry"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -89,15 +90,21 @@ func setPolicy(spec policy.Spec) {
 	GinkgoHelper()
 	ctx := context.Background()
 	var gp guardrailv1.GuardrailPolicy
-	err := k8s.Get(ctx, types.NamespacedName{Name: "guardrail"}, &gp)
-	if apierrors.IsNotFound(err) {
-		gp = guardrailv1.GuardrailPolicy{ObjectMeta: metav1.ObjectMeta{Name: "guardrail"}, Spec: spec}
-		Expect(k8s.Create(ctx, &gp)).To(Succeed())
-	} else {
-		Expect(err).NotTo(HaveOccurred())
+	// The policy controller writes the status concurrently, so an update
+	// may meet a newer resourceVersion: fetch again and retry, as a client would.
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		err := k8s.Get(ctx, types.NamespacedName{Name: "guardrail"}, &gp)
+		if apierrors.IsNotFound(err) {
+			gp = guardrailv1.GuardrailPolicy{ObjectMeta: metav1.ObjectMeta{Name: "guardrail"}, Spec: spec}
+			return k8s.Create(ctx, &gp)
+		}
+		if err != nil {
+			return err
+		}
 		gp.Spec = spec
-		Expect(k8s.Update(ctx, &gp)).To(Succeed())
-	}
+		return k8s.Update(ctx, &gp)
+	})
+	Expect(err).NotTo(HaveOccurred())
 	want := fmt.Sprintf("GuardrailPolicy guardrail generation %d", gp.Generation)
 	Eventually(func() string { return holder.Load().Source }, 10*time.Second, 20*time.Millisecond).Should(Equal(want))
 }
