@@ -125,6 +125,9 @@ var cases = []hostileCase{
 		}
 		return p
 	}, want: []string{"huge.plan.json", "limit"}},
+	{name: "manifest under a dev path claiming a production namespace", gen: func(t *testing.T, dir string) string {
+		return write(t, dir, "dev/app.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: prod}\ndata: {mode: live}\n"))
+	}, finding: "GR-SEG-002"},
 	{name: "symlink loop in a directory", gen: func(t *testing.T, dir string) string {
 		root := filepath.Join(dir, "loop")
 		write(t, root, "sub/app.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: dev}\n"))

@@ -39,6 +39,33 @@ func (p *Policy) Place(r *resource.Resource, nsLabels NamespaceLabels) Placement
 	return Placement{}
 }
 
+// Contradiction returns what a later detector in the precedence order says
+// about r when it places r in another defined environment than pl, the
+// placement Place returned: a manifest under envs/dev/ that names a
+// production namespace, a resource tagged prod in a dev account. Name
+// patterns are the weakest detector and never contradict another (a dev
+// peering named "dev-to-prod" is not a production resource), nor can an
+// override (--env) or the policy's default be contradicted.
+func (p *Policy) Contradiction(r *resource.Resource, nsLabels NamespaceLabels, pl Placement) (Placement, bool) {
+	if pl.Env == "" || pl.Undefined {
+		return Placement{}, false
+	}
+	after := false
+	for _, src := range p.precedence {
+		if !after {
+			after = src == pl.Source
+			continue
+		}
+		if src == SourceName {
+			continue
+		}
+		if other, ok := p.detect(src, r, nsLabels); ok && !other.Undefined && other.Env != pl.Env {
+			return other, true
+		}
+	}
+	return Placement{}, false
+}
+
 func (p *Policy) detect(src string, r *resource.Resource, nsLabels NamespaceLabels) (Placement, bool) {
 	switch src {
 	case SourceLabel:

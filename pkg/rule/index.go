@@ -21,6 +21,8 @@ type Index struct {
 	units      []string
 	byUnit     map[string][]*resource.Resource
 	ctx        context.Context
+	policy     *policy.Policy
+	nsLabels   policy.NamespaceLabels
 }
 
 // Namespace is what the inputs say about a Kubernetes namespace.
@@ -58,6 +60,7 @@ func NewIndex(p *policy.Policy, resources []*resource.Resource, opts IndexOption
 		namespaces: map[string]*Namespace{},
 		byUnit:     map[string][]*resource.Resource{},
 		ctx:        opts.Context,
+		policy:     p,
 	}
 	if ix.ctx == nil {
 		ix.ctx = context.Background()
@@ -91,6 +94,7 @@ func NewIndex(p *policy.Policy, resources []*resource.Resource, opts IndexOption
 		}
 		return nil, false
 	}
+	ix.nsLabels = nsLabels
 	if opts.NamespaceLabels != nil {
 		for name, ns := range ix.namespaces {
 			if ns.Object == nil {
@@ -168,6 +172,13 @@ func (ix *Index) Resources() []*resource.Resource { return ix.resources }
 
 // Placement returns the environment placement of r.
 func (ix *Index) Placement(r *resource.Resource) policy.Placement { return ix.placements[r] }
+
+// Contradiction returns the placement of a weaker detector that puts r in
+// another defined environment than Placement(r) does (see
+// policy.Policy.Contradiction); false when they agree or an override placed r.
+func (ix *Index) Contradiction(r *resource.Resource) (policy.Placement, bool) {
+	return ix.policy.Contradiction(r, ix.nsLabels, ix.placements[r])
+}
 
 // Env returns the environment of r, or "" when it has none.
 func (ix *Index) Env(r *resource.Resource) string { return ix.placements[r].Env }

@@ -19,14 +19,22 @@ var Unplaced = &rule.Rule{
 	Description: "Environment rules can only protect what they can place. A resource whose tag or label names an " +
 		"environment the policy does not define (a typo such as Environment=prdo) is always reported; a resource " +
 		"no detector places (tags, namespace labels and names, workspace, account, path, name) is reported when " +
-		"the policy sets spec.environments.required.",
+		"the policy sets spec.environments.required. A resource that two detectors place in different environments " +
+		"(a manifest under envs/dev/ naming a production namespace, a prod tag in a dev account) is reported too: " +
+		"it is judged by the first detector in the precedence order, and whichever is wrong hides a crossing.",
 	Remediation: "Tag or label the resource with its environment (Environment=prod, or the namespace label), or " +
-		"extend the policy's environment definitions so the resource's namespace, path, account or name places it.",
+		"extend the policy's environment definitions so the resource's namespace, path, account or name places it. " +
+		"Where two detectors disagree, move the file or correct the namespace, tag or account so that they agree.",
 	Check: func(p *rule.Pass, r *resource.Resource) {
 		pl := p.Index.Placement(r)
 		if pl.Undefined {
 			p.Report(r, labelPath(p, r, pl), "%s names environment %q, which the policy does not define (defined: %s)",
 				pl.Detail, pl.Env, envList(p))
+			return
+		}
+		if other, ok := p.Index.Contradiction(r); ok {
+			p.Report(r, nil, "%s places it in %s, but %s places it in %s: one of them is wrong, and rules judge it as %s",
+				pl.Detail, pl.Env, other.Detail, other.Env, pl.Env)
 			return
 		}
 		if pl.Env == "" && p.Policy.Document().Spec.Environments.Required {

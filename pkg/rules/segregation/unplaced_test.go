@@ -164,5 +164,48 @@ kind: ConfigMap
 metadata: {name: settings, namespace: tools}`,
 			Want: []ruletest.Want{{Address: "ConfigMap/tools/settings", Line: 2, Message: "no environment could be determined for ConfigMap/tools/settings"}},
 		},
+		{
+			Name: "kubernetes manifest under a dev path claiming a production namespace",
+			Files: map[string]string{"envs/dev/app.yaml": `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: prod-payments}
+data: {mode: live}`},
+			Want: []ruletest.Want{{
+				Address: "ConfigMap/prod-payments/settings", Line: 2,
+				Message: "envs/dev/app.yaml places it in dev: one of them is wrong, and rules judge it as prod",
+			}},
+		},
+		{
+			Name: "hcl prod tag under a dev path",
+			Files: map[string]string{"envs/dev/main.tf": `
+resource "aws_s3_bucket" "a" {
+  bucket = "a"
+  tags   = { Environment = "production" }
+}`},
+			Want: []ruletest.Want{{Address: "aws_s3_bucket.a", Line: 2, Message: `envs/dev/main.tf places it in dev: one of them is wrong`}},
+		},
+		{
+			Name: "detectors that agree, and names that never contradict",
+			Files: map[string]string{
+				"envs/prod/main.tf": `
+resource "aws_s3_bucket" "a" {
+  bucket = "dev-exports"
+  tags   = { Environment = "prod" }
+}`,
+				"envs/prod/app.yaml": `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: dev-settings, namespace: prod}`,
+			},
+		},
+		{
+			Name: "--env is not contradicted",
+			Env:  "staging",
+			Files: map[string]string{"envs/dev/app.yaml": `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: prod}`},
+		},
 	})
 }
