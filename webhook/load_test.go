@@ -18,8 +18,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -168,6 +171,7 @@ func TestLoad(t *testing.T) {
 	var memBefore, memAfter runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&memBefore)
+	live := sampleLiveHeap(100 * time.Millisecond)
 	latencies := make([]time.Duration, requests)
 	var wrong, failed int64
 	var mu sync.Mutex
@@ -208,6 +212,7 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	samples := live()
 	runtime.GC()
 	runtime.ReadMemStats(&memAfter)
 	pct := func(d []time.Duration, p float64) time.Duration {
@@ -220,10 +225,68 @@ func TestLoad(t *testing.T) {
 		pct(handled, 0.50), pct(handled, 0.99), handled[len(handled)-1])
 	t.Logf("round trip seen by the clients (TLS, HTTP and queueing behind %d clients on %d CPUs included): p50 %s, p99 %s, max %s",
 		clients, runtime.NumCPU(), pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
-	t.Logf("heap in use %d KiB before, %d KiB after", memBefore.HeapInuse>>10, memAfter.HeapInuse>>10)
+	t.Logf("live heap after GC: %d KiB before, %d KiB after; during the run by tenths: %s",
+		memBefore.HeapAlloc>>10, memAfter.HeapAlloc>>10, tenths(samples))
 	if failed != 0 || wrong != 0 {
 		t.Fatalf("%d requests failed and %d got the wrong verdict", failed, wrong)
 	}
+	// Memory must not grow with the number of requests: what stays live
+	// once the run is over is the handler's caches, not per-request leftovers.
+	if growth := int64(memAfter.HeapAlloc) - int64(memBefore.HeapAlloc); growth > maxHeapGrowth {
+		t.Fatalf("the live heap grew by %d KiB over %d requests (bound %d KiB): something keeps per-request state",
+			growth>>10, requests, maxHeapGrowth>>10)
+	}
+}
+
+// maxHeapGrowth bounds how much more heap may be live after a load run
+// than before it. A leak of a few hundred bytes a request crosses it at
+// 50,000 requests.
+const maxHeapGrowth = 16 << 20
+
+// sampleLiveHeap reads the live heap as of the last GC every interval until
+// the returned function is called, which returns the readings.
+func sampleLiveHeap(interval time.Duration) func() []uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var readings []uint64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if sample[0].Value.Kind() == metrics.KindUint64 {
+				readings = append(readings, sample[0].Value.Uint64())
+			}
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() []uint64 {
+		close(stop)
+		<-done
+		return readings
+	}
+}
+
+// tenths summarises readings as the highest of each tenth of the run, in KiB,
+// so that growth over the run shows as a rising sequence.
+func tenths(readings []uint64) string {
+	if len(readings) == 0 {
+		return "none"
+	}
+	var parts []string
+	for i := range 10 {
+		lo, hi := i*len(readings)/10, (i+1)*len(readings)/10
+		if hi <= lo {
+			continue
+		}
+		parts = append(parts, strconv.FormatUint(slices.Max(readings[lo:hi])>>10, 10))
+	}
+	return strings.Join(parts, " ")
 }
 
 // timingHandler records how long the handler itself takes per request.
