@@ -34,6 +34,7 @@ type lintFlags struct {
 	baseDir    string
 	render     renderFlags
 	approvals  approvalFlags
+	limits     limitFlags
 }
 
 func lintCommand() *cobra.Command {
@@ -76,6 +77,7 @@ func lintCommand() *cobra.Command {
 	fl.BoolVar(&f.showWaived, "show-waived", false, "show waived findings in full in the text report")
 	f.render.register(fl)
 	f.approvals.register(fl)
+	f.limits.register(fl)
 	fl.StringVar(&f.baseDir, "base-dir", "", "make paths in SARIF, JUnit and GitHub output relative to this directory (default: GITHUB_WORKSPACE or the current directory)")
 	return cmd
 }
@@ -152,10 +154,15 @@ func lint(cmd *cobra.Command, paths []string, f lintFlags) error {
 	defer stop()
 	progress := newProgress(cmd.ErrOrStderr())
 	start := time.Now()
-	set, err := load.Load(ctx, paths, f.render.apply(load.Options{
+	loadOpts, err := f.limits.apply(f.render.apply(load.Options{
 		Kind: load.Kind(f.kind), VarFiles: f.varFiles, Vars: vars, Workspace: workspace, Namespace: f.namespace,
 		Stdin: cmd.InOrStdin(),
 	}))
+	if err != nil {
+		progress.done()
+		return usage(err)
+	}
+	set, err := load.Load(ctx, paths, loadOpts)
 	if err != nil {
 		progress.done()
 		return usage(err)

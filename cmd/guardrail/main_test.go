@@ -196,3 +196,32 @@ func TestRulesDocIsCurrent(t *testing.T) {
 		t.Errorf("docs/rules.md is stale: run `make docs`")
 	}
 }
+
+func TestLintLimits(t *testing.T) {
+	chdirRoot(t)
+	tests := []struct {
+		name string
+		args []string
+		want int
+		says string
+	}{
+		{"file over --max-file-size", []string{"--max-file-size", "1Ki", "examples/plans/prod.plan.json"}, exitError, "over the limit of 1.0 KiB"},
+		{"nesting over --max-depth", []string{"--max-depth", "3", "examples/kubernetes/prod"}, exitError, "nesting deeper than 3 levels"},
+		{"generous limits change nothing", []string{"--max-file-size", "1Gi", "--max-depth", "1000", "--max-documents", "10", "--max-files", "1000", "examples/kubernetes/prod"}, exitFindings, "GR-"},
+		{"size that is no quantity", []string{"--max-file-size", "12x", "examples/"}, exitError, "--max-file-size \"12x\""},
+		{"negative size", []string{"--max-file-size", "-5", "examples/"}, exitError, "positive whole number"},
+		{"negative depth", []string{"--max-depth", "-1", "examples/"}, exitError, "--max-depth -1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"lint", "--policy", "examples/policy.yaml"}, tt.args...)
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != tt.want {
+				t.Fatalf("exit code %d, want %d; stdout:\n%s\nstderr:\n%s", code, tt.want, stdout, stderr)
+			}
+			if !strings.Contains(stdout+stderr, tt.says) {
+				t.Errorf("the output does not say %q:\n%s%s", tt.says, stdout, stderr)
+			}
+		})
+	}
+}
