@@ -282,7 +282,7 @@ func TestUndecidable(t *testing.T) {
 			if fs[0].Severity != tc.sev || fs[0].Mode != tc.mode {
 				t.Errorf("got %s/%s, want %s/%s", fs[0].Severity, fs[0].Mode, tc.sev, tc.mode)
 			}
-			if !strings.Contains(fs[0].Message, "cannot be decided statically: whether it is bad depends on x, which is a test") {
+			if !strings.Contains(fs[0].Message, "cannot be decided statically: whether it is bad depends on x (a test)") {
 				t.Errorf("message %q", fs[0].Message)
 			}
 		})

@@ -107,9 +107,9 @@ func (p *Pass) ReportValue(r *resource.Resource, v resource.Value, format string
 func (p *Pass) Undecidable(r *resource.Resource, v resource.Value, what string) {
 	reason := v.UnknownReason()
 	if reason == "" {
-		reason = "a value it depends on is unknown"
+		reason = "its value is unknown"
 	}
-	msg := fmt.Sprintf("cannot be decided statically: %s depends on %s, which is %s", what, v.Path(), reason)
+	msg := fmt.Sprintf("cannot be decided statically: %s depends on %s (%s)", what, v.Path(), reason)
 	p.out = append(p.out, p.finding(r, v.Path(), msg, true))
 }
 

@@ -298,7 +298,7 @@ func TestPassReports(t *testing.T) {
 	if fs[1].Path != "" || fs[1].Location.Line != 3 {
 		t.Errorf("finding on the whole resource: path %q at %v", fs[1].Path, fs[1].Location)
 	}
-	if !fs[2].Undecidable || fs[2].Message != "cannot be decided statically: whether port 22 is open to the world depends on ingress[0].cidr_blocks, which is known only after apply" {
+	if !fs[2].Undecidable || fs[2].Message != "cannot be decided statically: whether port 22 is open to the world depends on ingress[0].cidr_blocks (known only after apply)" {
 		t.Errorf("undecidable %+v", fs[2])
 	}
 	if !fs[3].Undecidable || fs[3].Message != "cannot be decided statically: whether it is public: no table for it" || fs[3].Path != "name" {
@@ -306,7 +306,7 @@ func TestPassReports(t *testing.T) {
 	}
 	// Undecidable on a known value says so generically.
 	pass.Undecidable(r, r.Get("name"), "x")
-	if got := pass.Findings()[0].Message; !strings.HasSuffix(got, "which is a value it depends on is unknown") {
+	if got := pass.Findings()[0].Message; !strings.HasSuffix(got, "(its value is unknown)") {
 		t.Errorf("message %q", got)
 	}
 	other := valid("GR-WAIVE-001", func(rl *Rule) { rl.Check, rl.ReportedBy = nil, "waivers" })

@@ -240,7 +240,7 @@ resource "aws_lb_listener" "tcp" {
 				"port": 443, "protocol": "HTTPS", "certificate_arn": "arn:cert",
 			}, Unknown: map[string]any{"ssl_policy": true, "arn": true}}),
 			Want: []ruletest.Want{{Address: "aws_lb_listener.https", Path: "ssl_policy", Undecidable: true,
-				Message: "cannot be decided statically: the lowest TLS version allowed depends on ssl_policy, which is known only after apply"}},
+				Message: "cannot be decided statically: the lowest TLS version allowed depends on ssl_policy (known only after apply)"}},
 		},
 		{
 			Name: "plan listener with a modern policy, and a deleted one with an old policy",
