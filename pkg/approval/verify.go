@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/guardrail-dev/guardrail/pkg/policy"
@@ -455,7 +453,7 @@ func (v *verifier) judge(s *Subject, digest string, a Approval, authors []string
 	if ticket == "" {
 		return fail(rules.TicketMismatch, "the approval by %s names no change ticket", a.Approver)
 	}
-	if re := v.pol.TicketPattern(); re != nil && !matchesWhole(re, ticket) {
+	if re := v.pol.TicketPattern(); re != nil && !re.MatchString(ticket) {
 		return fail(rules.TicketMismatch, "the approval by %s names change ticket %q, which does not match the policy's pattern %s", a.Approver, ticket, re)
 	}
 
@@ -576,17 +574,4 @@ func shortDigest(d string) string {
 		return d[:len(DigestPrefix)+12] + "..."
 	}
 	return d
-}
-
-// whole caches ticket patterns anchored at both ends.
-var whole sync.Map
-
-// matchesWhole reports whether re matches all of s: a ticket pattern
-// CHG-[0-9]+ accepts CHG-1234, not NOTCHG-1 or "see CHG-1 later".
-func matchesWhole(re *regexp.Regexp, s string) bool {
-	w, ok := whole.Load(re.String())
-	if !ok {
-		w, _ = whole.LoadOrStore(re.String(), regexp.MustCompile(`^(?:`+re.String()+`)$`))
-	}
-	return w.(*regexp.Regexp).MatchString(s)
 }

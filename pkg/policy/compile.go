@@ -378,7 +378,8 @@ func (p *Policy) RequiresApproval(env string) bool { return slices.Contains(p.ap
 // ApprovalEnvironments returns the environments whose changes need approval.
 func (p *Policy) ApprovalEnvironments() []string { return p.approvalEnvs }
 
-// TicketPattern returns the compiled change-ticket pattern, or nil.
+// TicketPattern returns the compiled change-ticket pattern, anchored at both
+// ends so that it matches whole tickets only, or nil.
 func (p *Policy) TicketPattern() *regexp.Regexp { return p.ticketPattern }
 
 // ApprovalMaxAge returns the oldest an approval may be; zero means no limit.

@@ -329,8 +329,10 @@ func TestParseFull(t *testing.T) {
 	if !p.RequiresApproval("prod") || p.RequiresApproval("staging") || len(p.ApprovalEnvironments()) != 1 {
 		t.Errorf("approval environments %v (production is an alias of prod)", p.ApprovalEnvironments())
 	}
-	if p.TicketPattern() == nil || !p.TicketPattern().MatchString("CHG-12") || p.TicketPattern().MatchString("X-1") {
-		t.Error("ticket pattern")
+	for ticket, want := range map[string]bool{"CHG-12": true, "X-1": false, "see CHG-12": false, "CHG-12 or not": false, "": false} {
+		if re := p.TicketPattern(); re == nil || re.MatchString(ticket) != want {
+			t.Errorf("ticket pattern matches %q: %v, want %v (whole tickets only)", ticket, !want, want)
+		}
 	}
 	if p.ApprovalMaxAge() != 7*24*time.Hour || p.ApprovalPrefix() != "approvals.example.com/" {
 		t.Errorf("approval age %v prefix %q", p.ApprovalMaxAge(), p.ApprovalPrefix())

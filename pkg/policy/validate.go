@@ -319,11 +319,12 @@ func (c *compiler) approval(a *Approval) {
 		a.BreakGlass.RequireReason = ptr(true)
 	}
 	if a.TicketPattern != "" {
-		re, err := regexp.Compile(a.TicketPattern)
-		if err != nil {
+		// The whole ticket must match: "CHG-[0-9]+" does not pass "see CHG-1 or not".
+		if _, err := regexp.Compile(a.TicketPattern); err != nil {
 			c.errf(base+".ticketPattern", "invalid regular expression: %v", err)
+		} else {
+			c.p.ticketPattern = regexp.MustCompile(`^(?:` + a.TicketPattern + `)$`)
 		}
-		c.p.ticketPattern = re
 	}
 	if a.MaxAge != "" {
 		d, err := parseDuration(a.MaxAge)
