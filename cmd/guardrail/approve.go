@@ -457,7 +457,7 @@ func existing(pol *policy.Policy, s *approval.Subject, f approveFlags, stderr io
 // checkApprover warns about an approval the policy will not accept.
 func checkApprover(w io.Writer, pol *policy.Policy, a approval.Approval, signer ssh.Signer) {
 	if re := pol.TicketPattern(); re != nil && a.BreakGlass == "" && !re.MatchString(a.Ticket) {
-		fmt.Fprintf(w, "guardrail: warning: ticket %q does not match the policy's pattern %s\n", a.Ticket, re)
+		fmt.Fprintf(w, "guardrail: warning: ticket %q does not match the policy's pattern %s\n", a.Ticket, pol.Document().Spec.Approval.TicketPattern)
 	}
 	signers, err := approval.SignersOf(pol)
 	if err != nil || signers.Empty() {

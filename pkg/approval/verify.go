@@ -454,7 +454,7 @@ func (v *verifier) judge(s *Subject, digest string, a Approval, authors []string
 		return fail(rules.TicketMismatch, "the approval by %s names no change ticket", a.Approver)
 	}
 	if re := v.pol.TicketPattern(); re != nil && !re.MatchString(ticket) {
-		return fail(rules.TicketMismatch, "the approval by %s names change ticket %q, which does not match the policy's pattern %s", a.Approver, ticket, re)
+		return fail(rules.TicketMismatch, "the approval by %s names change ticket %q, which does not match the policy's pattern %s", a.Approver, ticket, v.pol.Document().Spec.Approval.TicketPattern)
 	}
 
 	// 5. Independence.

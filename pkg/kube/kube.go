@@ -70,7 +70,9 @@ type decoded[T any] struct {
 }
 
 // PodSpec returns the pod spec of a workload; ok is false for kinds without
-// one. err reports a pod spec that does not decode (wrong field types).
+// one and for a workload that holds none (the API server rejects such an
+// object). err reports a pod spec that does not decode (wrong field types):
+// rules report that as undecidable, never as a pass.
 func PodSpec(r *resource.Resource) (pod *Pod, ok bool, err error) {
 	path, known := podSpecPaths[r.Type]
 	if !known || !r.IsKubernetes() {
@@ -81,9 +83,12 @@ func PodSpec(r *resource.Resource) (pod *Pod, ok bool, err error) {
 		for _, s := range path {
 			raw = raw.Get(s.Key)
 		}
+		if raw.IsNull() {
+			return decoded[corev1.PodSpec]{} // no pod spec: nothing to judge
+		}
 		m := raw.Map()
 		if m == nil {
-			return decoded[corev1.PodSpec]{err: fmt.Errorf("%s has no pod spec at %s", r.Address, path)}
+			return decoded[corev1.PodSpec]{err: fmt.Errorf("%s has no pod spec at %s: it is not a map", r.Address, path)}
 		}
 		var spec corev1.PodSpec
 		if err := fromMap(m, &spec); err != nil {
@@ -93,6 +98,9 @@ func PodSpec(r *resource.Resource) (pod *Pod, ok bool, err error) {
 	}).(decoded[corev1.PodSpec])
 	if d.err != nil {
 		return nil, true, d.err
+	}
+	if d.obj == nil {
+		return nil, false, nil
 	}
 	return &Pod{Spec: d.obj, Path: path}, true, nil
 }

@@ -133,8 +133,7 @@ func TestPodSpecMalformed(t *testing.T) {
 		spec any // spec.template.spec of a Deployment; nil leaves spec.template out
 		want string
 	}{
-		{"no template", nil, "has no pod spec at spec.template.spec"},
-		{"spec is a list", []any{"a"}, "has no pod spec"},
+		{"spec is a list", []any{"a"}, "has no pod spec at spec.template.spec: it is not a map"},
 		{"spec is a string", "x", "has no pod spec"},
 		{"containers is a string", map[string]any{"containers": "app"}, "Deployment/w: spec.template.spec"},
 		{"containers is a map", map[string]any{"containers": map[string]any{"name": "a"}}, "spec.template.spec"},
@@ -145,6 +144,15 @@ func TestPodSpecMalformed(t *testing.T) {
 		{"unknown containers", map[string]any{"containers": resource.AfterApply}, "spec.template.spec"},
 		{"container is null", map[string]any{"containers": []any{nil, "x"}}, "spec.template.spec"},
 	}
+	// A workload without a pod spec has nothing to judge (the API server
+	// rejects it); one with a pod spec that does not decode cannot be judged.
+	t.Run("no template", func(t *testing.T) {
+		r := &resource.Resource{Format: resource.FormatKubernetes, Type: "Deployment", APIVersion: "apps/v1", Address: "Deployment/w",
+			Attributes: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "spec": map[string]any{"template": map[string]any{}}}}
+		if pod, ok, err := PodSpec(r); pod != nil || ok || err != nil {
+			t.Fatalf("PodSpec = %v, %v, %v; want nothing", pod, ok, err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			spec := map[string]any{}

@@ -36,7 +36,11 @@ var ClusterAdmin = &rule.Rule{
 		switch r.Type {
 		case "RoleBinding", "ClusterRoleBinding":
 			b, err := kube.RoleBinding(r)
-			if err != nil || b.RoleRef.Name != "cluster-admin" || b.RoleRef.Kind != "ClusterRole" {
+			if err != nil {
+				p.UndecidableBecause(r, nil, "whether the binding grants cluster-admin", err.Error())
+				return
+			}
+			if b.RoleRef.Name != "cluster-admin" || b.RoleRef.Kind != "ClusterRole" {
 				return
 			}
 			for i, s := range b.Subjects {
@@ -49,8 +53,12 @@ var ClusterAdmin = &rule.Rule{
 				}
 			}
 		case "Role", "ClusterRole":
+			if strings.HasPrefix(r.Name, "system:") || r.Name == "cluster-admin" {
+				return
+			}
 			role, err := kube.Role(r)
-			if err != nil || strings.HasPrefix(r.Name, "system:") || r.Name == "cluster-admin" {
+			if err != nil {
+				p.UndecidableBecause(r, nil, "whether the role allows everything", err.Error())
 				return
 			}
 			for i, pr := range role.Rules {

@@ -39,7 +39,11 @@ var Privileged = &rule.Rule{
 	},
 	Check: func(p *rule.Pass, r *resource.Resource) {
 		pod, ok, err := kube.PodSpec(r)
-		if !ok || err != nil {
+		if err != nil {
+			p.UndecidableBecause(r, nil, "whether the pod is privileged", err.Error())
+			return
+		}
+		if !ok {
 			return
 		}
 		if pod.Spec.HostPID {

@@ -63,6 +63,7 @@ func kubePorts(p *rule.Pass, r *resource.Resource, allowed policy.PortSet) {
 	if kube.Is(r, "", "Service") {
 		svc, err := kube.Service(r)
 		if err != nil {
+			p.UndecidableBecause(r, nil, "which ports the Service opens", err.Error())
 			return
 		}
 		for i, sp := range svc.Spec.Ports {
@@ -74,7 +75,11 @@ func kubePorts(p *rule.Pass, r *resource.Resource, allowed policy.PortSet) {
 		return
 	}
 	pod, ok, err := kube.PodSpec(r)
-	if !ok || err != nil {
+	if err != nil {
+		p.UndecidableBecause(r, nil, "which ports the pod opens", err.Error())
+		return
+	}
+	if !ok {
 		return
 	}
 	for _, c := range pod.Containers() {

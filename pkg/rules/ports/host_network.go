@@ -31,7 +31,11 @@ var HostNetwork = &rule.Rule{
 	},
 	Check: func(p *rule.Pass, r *resource.Resource) {
 		pod, ok, err := kube.PodSpec(r)
-		if !ok || err != nil || !pod.Spec.HostNetwork {
+		if err != nil {
+			p.UndecidableBecause(r, nil, "whether the pod shares the node's network", err.Error())
+			return
+		}
+		if !ok || !pod.Spec.HostNetwork {
 			return
 		}
 		p.Report(r, pod.Path.Append(resource.Key("hostNetwork")), "the pod shares the node's network namespace (hostNetwork: true)")

@@ -29,7 +29,11 @@ var HostPort = &rule.Rule{
 	},
 	Check: func(p *rule.Pass, r *resource.Resource) {
 		pod, ok, err := kube.PodSpec(r)
-		if !ok || err != nil {
+		if err != nil {
+			p.UndecidableBecause(r, nil, "whether the pod uses host ports", err.Error())
+			return
+		}
+		if !ok {
 			return
 		}
 		for _, c := range pod.Containers() {

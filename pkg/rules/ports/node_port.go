@@ -30,7 +30,11 @@ var NodePort = &rule.Rule{
 			return
 		}
 		svc, err := kube.Service(r)
-		if err != nil || svc.Spec.Type != "NodePort" {
+		if err != nil {
+			p.UndecidableBecause(r, nil, "whether the Service opens node ports", err.Error())
+			return
+		}
+		if svc.Spec.Type != "NodePort" {
 			return
 		}
 		var ports []int

@@ -38,6 +38,7 @@ var ForeignNamespace = &rule.Rule{
 			}
 			np, err := kube.NetworkPolicy(r)
 			if err != nil {
+				p.UndecidableBecause(r, nil, "which namespaces the NetworkPolicy admits", err.Error())
 				continue
 			}
 			judge := func(sel *metav1.LabelSelector, at resource.Path, dir string) {

@@ -46,7 +46,11 @@ var ForeignReference = &rule.Rule{
 // podReferences judges the Secrets and ConfigMaps a pod template uses.
 func podReferences(p *rule.Pass, r *resource.Resource, env string) {
 	pod, ok, err := kube.PodSpec(r)
-	if !ok || err != nil {
+	if err != nil {
+		p.UndecidableBecause(r, nil, "which Secrets, ConfigMaps and services the pod uses", err.Error())
+		return
+	}
+	if !ok {
 		return
 	}
 	check := func(kind, name string, at resource.Path) {

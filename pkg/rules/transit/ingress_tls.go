@@ -59,6 +59,7 @@ var IngressTLS = &rule.Rule{
 		}
 		ing, err := kube.Ingress(r)
 		if err != nil {
+			p.UndecidableBecause(r, nil, "whether the Ingress serves TLS", err.Error())
 			return
 		}
 		spec := resource.Path{resource.Key("spec")}

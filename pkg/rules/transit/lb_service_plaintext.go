@@ -50,7 +50,11 @@ var PlaintextLoadBalancer = &rule.Rule{
 			return
 		}
 		svc, err := kube.Service(r)
-		if err != nil || svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
+		if err != nil {
+			p.UndecidableBecause(r, nil, "whether the load balancer serves plaintext", err.Error())
+			return
+		}
+		if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
 			return
 		}
 		tlsPorts := map[string]bool{}
