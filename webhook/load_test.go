@@ -238,6 +238,84 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// TestLatencyAtSteadyRate offers AdmissionReviews at a steady rate, as an
+// API server does, rather than as fast as the clients can go, and reports
+// the latency each request saw from the moment it was due: queueing behind
+// late requests counts (no coordinated omission). Saturation, which
+// TestLoad measures, says how much the webhook can take; this says what it
+// adds to a request when it is not overloaded. GUARDRAIL_LOAD_RATE (requests
+// a second, default 500) and GUARDRAIL_LOAD_SECONDS (default 5) tune it.
+func TestLatencyAtSteadyRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test skipped in -short mode")
+	}
+	rate, seconds := envInt("GUARDRAIL_LOAD_RATE", 500), envInt("GUARDRAIL_LOAD_SECONDS", 5)
+	requests := rate * seconds
+	h := newHandler(approvalSpec(t), namespaces{labels: map[string]map[string]string{"shop": {"guardrail.dev/environment": "prod"}}})
+	h.Log = logr.Discard()
+	timed := &timingHandler{next: h, took: make([]time.Duration, requests)}
+	url, client := startServerFor(t, timed)
+	bodies := [2][]byte{deploymentReview(t, "good", false), deploymentReview(t, "bad", true)}
+
+	type job struct {
+		i   int
+		due time.Time
+	}
+	jobs := make(chan job, requests)
+	latencies := make([]time.Duration, requests)
+	var wrong, failed atomic.Int64
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				bad := j.i%3 == 0
+				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[b2i(bad)]))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				var review admissionv1.AdmissionReview
+				err = json.NewDecoder(resp.Body).Decode(&review)
+				resp.Body.Close()
+				latencies[j.i] = time.Since(j.due)
+				switch {
+				case err != nil || review.Response == nil:
+					failed.Add(1)
+				case review.Response.Allowed == bad:
+					wrong.Add(1)
+				}
+			}
+		}()
+	}
+	interval := time.Second / time.Duration(rate)
+	start := time.Now()
+	for i := range requests {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			time.Sleep(d)
+		}
+		jobs <- job{i: i, due: due}
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	pct := func(d []time.Duration, p float64) time.Duration {
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return d[int(p*float64(len(d)-1))]
+	}
+	handled := timed.durations()
+	t.Logf("%d requests offered at %d/s over %s (%.0f req/s achieved), %d CPUs", requests, rate, elapsed.Round(time.Millisecond),
+		float64(requests)/elapsed.Seconds(), runtime.NumCPU())
+	t.Logf("handler time: p50 %s, p99 %s, max %s", pct(handled, 0.50), pct(handled, 0.99), handled[len(handled)-1])
+	t.Logf("latency from the moment each request was due (TLS and HTTP included): p50 %s, p99 %s, max %s",
+		pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
+	if failed.Load() != 0 || wrong.Load() != 0 {
+		t.Fatalf("%d requests failed and %d got the wrong verdict", failed.Load(), wrong.Load())
+	}
+}
+
 // maxHeapGrowth bounds how much more heap may be live after a load run
 // than before it. A leak of a few hundred bytes a request crosses it at
 // 50,000 requests.
