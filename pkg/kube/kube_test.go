@@ -292,3 +292,32 @@ func TestIsAndGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestInternalLoadBalancer(t *testing.T) {
+	svc := func(class string, annotations map[string]string) *resource.Resource {
+		spec := map[string]any{"type": "LoadBalancer"}
+		if class != "" {
+			spec["loadBalancerClass"] = class
+		}
+		return &resource.Resource{Format: resource.FormatKubernetes, Type: "Service", APIVersion: "v1", Address: "Service/s",
+			Annotations: annotations, Attributes: map[string]any{"spec": spec}}
+	}
+	tests := []struct {
+		name string
+		r    *resource.Resource
+		want bool
+	}{
+		{"plain LoadBalancer", svc("", nil), false},
+		{"AWS internal annotation", svc("", map[string]string{"service.beta.kubernetes.io/aws-load-balancer-internal": "true"}), true},
+		{"AWS scheme internal, spaced and capitalised", svc("", map[string]string{"service.beta.kubernetes.io/aws-load-balancer-scheme": " Internal"}), true},
+		{"GKE internal class", svc("networking.gke.io/l4-regional-internal", nil), true},
+		{"Azure internal false", svc("", map[string]string{"service.beta.kubernetes.io/azure-load-balancer-internal": "false"}), false},
+		{"AWS LB controller, default scheme", svc("", map[string]string{"service.beta.kubernetes.io/aws-load-balancer-type": "external"}), true},
+		{"AWS LB controller, internet-facing", svc("service.k8s.aws/nlb", map[string]string{"service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"}), false},
+	}
+	for _, tt := range tests {
+		if got := InternalLoadBalancer(tt.r); got != tt.want {
+			t.Errorf("%s: InternalLoadBalancer = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

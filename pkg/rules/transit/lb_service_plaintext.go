@@ -11,7 +11,6 @@ import (
 	"github.com/guardrail-dev/guardrail/pkg/policy"
 	"github.com/guardrail-dev/guardrail/pkg/resource"
 	"github.com/guardrail-dev/guardrail/pkg/rule"
-	"github.com/guardrail-dev/guardrail/pkg/rules/ports"
 )
 
 // Cloud annotations that terminate TLS at the load balancer for some ports.
@@ -46,7 +45,7 @@ var PlaintextLoadBalancer = &rule.Rule{
 	Formats: []resource.Format{resource.FormatKubernetes},
 	Types:   []string{"Service"},
 	Check: func(p *rule.Pass, r *resource.Resource) {
-		if !kube.Is(r, "", "Service") || ports.InternalLoadBalancer(r) {
+		if !kube.Is(r, "", "Service") || kube.InternalLoadBalancer(r) {
 			return
 		}
 		svc, err := kube.Service(r)
