@@ -8,8 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
-	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/guardrail-dev/guardrail/pkg/policy"
 	"github.com/guardrail-dev/guardrail/pkg/rule"
@@ -61,7 +59,7 @@ func Setup(mgr manager.Manager, opts Options) (*webhook.PolicyHolder, error) {
 		Log:        opts.Log.WithName("webhook"),
 		Events:     mgr.GetClient(),
 	}
-	mgr.GetWebhookServer().Register(WebhookPath, &crwebhook.Admission{Handler: admission.Handler(h), RecoverPanic: boolPtr(true)})
+	mgr.GetWebhookServer().Register(WebhookPath, webhook.Admission(h, opts.Log.WithName("admission")))
 
 	pr := &PolicyReconciler{Client: mgr.GetClient(), Holder: holder, PolicyName: opts.PolicyName, Elected: mgr.Elected(), Log: opts.Log.WithName("policy")}
 	if err := pr.SetupWithManager(mgr); err != nil {
@@ -79,5 +77,3 @@ func Setup(mgr manager.Manager, opts Options) (*webhook.PolicyHolder, error) {
 	}
 	return holder, nil
 }
-
-func boolPtr(b bool) *bool { return &b }

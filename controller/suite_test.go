@@ -152,9 +152,9 @@ var _ = BeforeSuite(func() {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	// The second webhook: the same handler whose namespace lookups always fail.
-	server.Register("/validate-broken-cache", &crwebhook.Admission{Handler: &webhook.Handler{
+	server.Register("/validate-broken-cache", webhook.Admission(&webhook.Handler{
 		Policies: holder, Namespaces: failingReader{}, Log: ctrl.Log.WithName("broken"),
-	}})
+	}, ctrl.Log.WithName("broken-admission")))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancelMgr = cancel

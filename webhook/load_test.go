@@ -34,6 +34,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/guardrail-dev/guardrail/webhook"
 )
 
 // servingCert writes a self-signed serving certificate for 127.0.0.1 into dir
@@ -90,7 +92,7 @@ func startServerWith(t testing.TB, h admission.Handler, tlsOpts ...func(*tls.Con
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	srv := crwebhook.NewServer(crwebhook.Options{Host: "127.0.0.1", Port: port, CertDir: dir, TLSOpts: tlsOpts})
-	srv.Register("/validate", &crwebhook.Admission{Handler: h})
+	srv.Register("/validate", webhook.Admission(h, logr.Discard()))
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _ = srv.Start(ctx) }()
 	t.Cleanup(cancel)
