@@ -99,10 +99,16 @@ func encode(b *bytes.Buffer, v any, depth int) error {
 		return encodeString(b, t)
 	case map[string]any:
 		keys := make([]string, 0, len(t))
+		ascii := true
 		for k := range t {
 			keys = append(keys, k)
+			ascii = ascii && isASCII(k)
 		}
-		slices.SortFunc(keys, compareUTF16)
+		if ascii {
+			slices.Sort(keys) // byte order is UTF-16 order for ASCII
+		} else {
+			slices.SortFunc(keys, compareUTF16)
+		}
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {
