@@ -1,7 +1,11 @@
 package approval
 
 import (
+	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"slices"
 	"sort"
 
@@ -23,8 +27,11 @@ type Subject struct {
 	Envs []string
 	// Namespace is the object's namespace.
 	Namespace string
-	// Digest is the digest of Canonical, the change's canonical form.
-	Digest    string
+	// Digest is the digest of the change's canonical form.
+	Digest string
+	// Canonical is the canonical form of an object, which approvals embed.
+	// For a plan, which can be large, Subjects leaves it nil: PlanDigest
+	// returns it.
 	Canonical []byte
 	// Err says why the canonical form could not be computed.
 	Err error
@@ -85,7 +92,7 @@ func Subjects(p *policy.Policy, ix *rule.Index, resources []*resource.Resource) 
 		}
 		sort.Strings(s.Envs)
 		slices.SortStableFunc(s.Resources, func(a, b *resource.Resource) int { return cmp.Compare(a.Address, b.Address) })
-		s.Digest, s.Canonical, s.Err = PlanDigest(s.Resources)
+		s.Digest, s.Err = planDigest(s.Resources)
 	}
 	return out
 }
@@ -116,4 +123,27 @@ func PlanDigest(changes []*resource.Resource) (digest string, canonical []byte, 
 		return "", nil, err
 	}
 	return DigestBytes(canonical), canonical, nil
+}
+
+// planDigest is PlanDigest without keeping the canonical form, which is as
+// large as the plan: it is hashed as it is written, a change at a time.
+func planDigest(changes []*resource.Resource) (string, error) {
+	h := sha256.New()
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, c := range PlanChanges(changes) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := encode(&b, c, 1); err != nil {
+			return "", fmt.Errorf("[%d]: %w", i, err)
+		}
+		if b.Len() >= 64<<10 {
+			h.Write(b.Bytes())
+			b.Reset()
+		}
+	}
+	b.WriteByte(']')
+	h.Write(b.Bytes())
+	return DigestPrefix + hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -530,7 +530,11 @@ func TestPlanDigestIsDocumented(t *testing.T) {
 	subjects := approval.Subjects(pol, res.Index, res.Index.Resources())
 	want := `[{"action":"delete","address":"aws_db_instance.old","after":null},` +
 		`{"action":"create","address":"aws_instance.web","after":{"ami":"ami-1","id":{"$unknown":true},"tags":{"Environment":"prod"}}}]`
-	if got := string(subjects[0].Canonical); got != want {
+	_, canonical, err := approval.PlanDigest(subjects[0].Resources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(canonical); got != want {
 		t.Errorf("canonical plan\n got %s\nwant %s", got, want)
 	}
 	var v any
