@@ -44,12 +44,8 @@ bench: ## benchmarks, BENCHCOUNT runs each, summarised by benchstat
 	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCHCOUNT) ./... | tee bench.out
 	$(GO) run $(BENCHSTAT) bench.out
 
-fuzz: ## run every fuzz target for FUZZTIME each
-	@set -e; for file in $$(git grep -l '^func Fuzz' -- '*_test.go'); do \
-	  for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
-	    echo "== ./$$(dirname $$file) $$t"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) ./$$(dirname $$file); \
-	  done; \
-	done
+fuzz: ## run every fuzz target for FUZZTIME each (hack/fuzz.sh)
+	GO=$(GO) FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
 docs: ## regenerate docs/rules.md and docs/migration.md from the rule registry
 	$(GO) run ./cmd/guardrail rules --format markdown > docs/rules.md
