@@ -20,7 +20,6 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,8 +174,7 @@ func TestLoad(t *testing.T) {
 	runtime.ReadMemStats(&memBefore)
 	live := sampleLiveHeap(100 * time.Millisecond)
 	latencies := make([]time.Duration, requests)
-	var wrong, failed int64
-	var mu sync.Mutex
+	var wrong, failed atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int, requests)
 	for i := range requests {
@@ -189,26 +187,9 @@ func TestLoad(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				bad := i%3 == 0
 				t0 := time.Now()
-				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[b2i(bad)]))
-				if err != nil {
-					mu.Lock()
-					failed++
-					mu.Unlock()
-					continue
-				}
-				var review admissionv1.AdmissionReview
-				err = json.NewDecoder(resp.Body).Decode(&review)
-				resp.Body.Close()
+				count(&failed, &wrong, judge(client, url, bodies, i))
 				latencies[i] = time.Since(t0)
-				mu.Lock()
-				if err != nil || review.Response == nil {
-					failed++
-				} else if review.Response.Allowed == bad {
-					wrong++
-				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -217,20 +198,14 @@ func TestLoad(t *testing.T) {
 	samples := live()
 	runtime.GC()
 	runtime.ReadMemStats(&memAfter)
-	pct := func(d []time.Duration, p float64) time.Duration {
-		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-		return d[int(p*float64(len(d)-1))]
-	}
-	handled := timed.durations()
 	t.Logf("%d requests, %d clients, %s: %.0f req/s", requests, clients, elapsed.Round(time.Millisecond), float64(requests)/elapsed.Seconds())
-	t.Logf("handler time (what the webhook adds to an API request): p50 %s, p99 %s, max %s",
-		pct(handled, 0.50), pct(handled, 0.99), handled[len(handled)-1])
-	t.Logf("round trip seen by the clients (TLS, HTTP and queueing behind %d clients on %d CPUs included): p50 %s, p99 %s, max %s",
-		clients, runtime.NumCPU(), pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
+	t.Logf("handler time (what the webhook adds to an API request): %s", spread(timed.durations()))
+	t.Logf("round trip seen by the clients (TLS, HTTP and queueing behind %d clients on %d CPUs included): %s",
+		clients, runtime.NumCPU(), spread(latencies))
 	t.Logf("live heap after GC: %d KiB before, %d KiB after; during the run by tenths: %s",
 		memBefore.HeapAlloc>>10, memAfter.HeapAlloc>>10, tenths(samples))
-	if failed != 0 || wrong != 0 {
-		t.Fatalf("%d requests failed and %d got the wrong verdict", failed, wrong)
+	if failed.Load() != 0 || wrong.Load() != 0 {
+		t.Fatalf("%d requests failed and %d got the wrong verdict", failed.Load(), wrong.Load())
 	}
 	// Memory must not grow with the number of requests: what stays live
 	// once the run is over is the handler's caches, not per-request leftovers.
@@ -272,22 +247,8 @@ func TestLatencyAtSteadyRate(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				bad := j.i%3 == 0
-				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[b2i(bad)]))
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				var review admissionv1.AdmissionReview
-				err = json.NewDecoder(resp.Body).Decode(&review)
-				resp.Body.Close()
+				count(&failed, &wrong, judge(client, url, bodies, j.i))
 				latencies[j.i] = time.Since(j.due)
-				switch {
-				case err != nil || review.Response == nil:
-					failed.Add(1)
-				case review.Response.Allowed == bad:
-					wrong.Add(1)
-				}
 			}
 		}()
 	}
@@ -303,19 +264,57 @@ func TestLatencyAtSteadyRate(t *testing.T) {
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(start)
-	pct := func(d []time.Duration, p float64) time.Duration {
-		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-		return d[int(p*float64(len(d)-1))]
-	}
-	handled := timed.durations()
 	t.Logf("%d requests offered at %d/s over %s (%.0f req/s achieved), %d CPUs", requests, rate, elapsed.Round(time.Millisecond),
 		float64(requests)/elapsed.Seconds(), runtime.NumCPU())
-	t.Logf("handler time: p50 %s, p99 %s, max %s", pct(handled, 0.50), pct(handled, 0.99), handled[len(handled)-1])
-	t.Logf("latency from the moment each request was due (TLS and HTTP included): p50 %s, p99 %s, max %s",
-		pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
+	t.Logf("handler time: %s", spread(timed.durations()))
+	t.Logf("latency from the moment each request was due (TLS and HTTP included): %s", spread(latencies))
 	if failed.Load() != 0 || wrong.Load() != 0 {
 		t.Fatalf("%d requests failed and %d got the wrong verdict", failed.Load(), wrong.Load())
 	}
+}
+
+// outcome is how one load request went.
+type outcome int
+
+const (
+	right outcome = iota
+	failedRequest
+	wrongVerdict
+)
+
+// judge sends request i of a load run, a denied Deployment every third
+// (bodies[1]) and an admitted one otherwise (bodies[0]), and checks the verdict.
+func judge(client *http.Client, url string, bodies [2][]byte, i int) outcome {
+	bad := i%3 == 0
+	resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[b2i(bad)]))
+	if err != nil {
+		return failedRequest
+	}
+	defer resp.Body.Close()
+	var review admissionv1.AdmissionReview
+	switch err := json.NewDecoder(resp.Body).Decode(&review); {
+	case err != nil || review.Response == nil:
+		return failedRequest
+	case review.Response.Allowed == bad:
+		return wrongVerdict
+	}
+	return right
+}
+
+func count(failed, wrong *atomic.Int64, o outcome) {
+	switch o {
+	case failedRequest:
+		failed.Add(1)
+	case wrongVerdict:
+		wrong.Add(1)
+	}
+}
+
+// spread sorts d and describes it: p50, p99 and max.
+func spread(d []time.Duration) string {
+	slices.Sort(d)
+	at := func(p float64) time.Duration { return d[int(p*float64(len(d)-1))] }
+	return fmt.Sprintf("p50 %s, p99 %s, max %s", at(0.50), at(0.99), d[len(d)-1])
 }
 
 // maxHeapGrowth bounds how much more heap may be live after a load run
