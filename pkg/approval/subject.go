@@ -118,18 +118,31 @@ func PlanChanges(changes []*resource.Resource) []any {
 
 // PlanDigest returns the digest of a plan's changes in scope, and their canonical form.
 func PlanDigest(changes []*resource.Resource) (digest string, canonical []byte, err error) {
-	canonical, err = Canonical(PlanChanges(changes))
+	var kept bytes.Buffer
+	digest, err = hashPlan(changes, &kept)
 	if err != nil {
 		return "", nil, err
 	}
-	return DigestBytes(canonical), canonical, nil
+	return digest, kept.Bytes(), nil
 }
 
 // planDigest is PlanDigest without keeping the canonical form, which is as
-// large as the plan: it is hashed as it is written, a change at a time.
-func planDigest(changes []*resource.Resource) (string, error) {
+// large as the plan.
+func planDigest(changes []*resource.Resource) (string, error) { return hashPlan(changes, nil) }
+
+// hashPlan writes the canonical form of a plan's changes, Canonical of
+// PlanChanges, a change at a time into the hash, and into keep when it is
+// not nil, and returns the digest.
+func hashPlan(changes []*resource.Resource, keep *bytes.Buffer) (string, error) {
 	h := sha256.New()
 	var b bytes.Buffer
+	flush := func() {
+		h.Write(b.Bytes())
+		if keep != nil {
+			keep.Write(b.Bytes())
+		}
+		b.Reset()
+	}
 	b.WriteByte('[')
 	for i, c := range PlanChanges(changes) {
 		if i > 0 {
@@ -139,11 +152,10 @@ func planDigest(changes []*resource.Resource) (string, error) {
 			return "", fmt.Errorf("[%d]: %w", i, err)
 		}
 		if b.Len() >= 64<<10 {
-			h.Write(b.Bytes())
-			b.Reset()
+			flush()
 		}
 	}
 	b.WriteByte(']')
-	h.Write(b.Bytes())
+	flush()
 	return DigestPrefix + hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/guardrail-dev/guardrail/pkg/rule"
 )
 
-// TestPlanSubjectDigest: Subjects hashes a plan's canonical form as it
-// writes it, in chunks, without keeping it; the digest must be the one
-// PlanDigest computes from the whole form.
+// TestPlanSubjectDigest: Subjects and PlanDigest hash a plan's canonical
+// form as they write it, in chunks; the digest, and the form PlanDigest
+// keeps, must be those of the whole form written at once.
 func TestPlanSubjectDigest(t *testing.T) {
 	set, err := tfplan.Load("plan.json", synth.Plan(1000, synth.PlanOptions{}), tfplan.Options{})
 	if err != nil || set.Diagnostics.HasErrors() {
@@ -24,9 +24,14 @@ func TestPlanSubjectDigest(t *testing.T) {
 		t.Fatalf("want one plan subject, got %d", len(subjects))
 	}
 	s := subjects[0]
-	digest, canonical, err := approval.PlanDigest(s.Resources)
+	// The reference: the whole canonical form at once, as Canonical writes it.
+	canonical, err := approval.Canonical(approval.PlanChanges(s.Resources))
 	if err != nil || s.Err != nil {
 		t.Fatal(err, s.Err)
+	}
+	digest := approval.DigestBytes(canonical)
+	if d, kept, err := approval.PlanDigest(s.Resources); err != nil || d != digest || string(kept) != string(canonical) {
+		t.Errorf("PlanDigest = %s (%d bytes kept), %v; want %s (%d bytes)", d, len(kept), err, digest, len(canonical))
 	}
 	if len(canonical) < 256<<10 {
 		t.Fatalf("the canonical form is %d bytes: too small to be hashed in several chunks", len(canonical))
